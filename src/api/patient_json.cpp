@@ -1,0 +1,236 @@
+#include "api/patient_json.h"
+
+#include <set>
+
+namespace openkap::api {
+
+using nlohmann::json;
+
+json patient_to_json(const Patient& p) {
+  const auto& f = p.fields;
+  json diagnoses = json::array();
+  for (const auto& d : f.diagnoses) diagnoses.push_back({{"code", d.code}, {"text", d.text}});
+  json history = json::array();
+  for (const auto& h : p.status_history)
+    history.push_back({{"status", h.status}, {"changed_at", h.changed_at}, {"changed_by", h.changed_by}, {"reason", h.reason}});
+  json team = json::array();
+  for (const auto& m : p.care_team)
+    team.push_back({{"user_id", m.user_id}, {"username", m.username}, {"display_name", m.display_name},
+                    {"role", m.role}, {"capacity", m.capacity}, {"added_at", m.added_at}});
+  json referral = nullptr;
+  if (f.referral) {
+    const auto& r = *f.referral;
+    referral = {{"referring_user_id", r.referring_user_id ? json(*r.referring_user_id) : json(nullptr)},
+                {"referrer_name", r.referrer_name},
+                {"referrer_contact", r.referrer_contact},
+                {"reason", r.reason},
+                {"notes", r.notes},
+                {"referral_date", r.referral_date.empty() ? json(nullptr) : json(r.referral_date)}};
+  }
+  return json{
+      {"id", p.id},
+      {"mrn", p.mrn},
+      {"version", p.version},
+      {"archived", p.archived},
+      {"given_name", f.given_name},
+      {"family_name", f.family_name},
+      {"birth_date", f.birth_date},
+      {"sex_at_birth", f.sex_at_birth},
+      {"gender_identity", f.gender_identity},
+      {"pronouns", f.pronouns},
+      {"race", f.race},
+      {"ethnicity", f.ethnicity},
+      {"preferred_language", f.preferred_language},
+      {"phone", f.phone},
+      {"email", f.email},
+      {"address",
+       {{"line1", f.address.line1}, {"line2", f.address.line2}, {"city", f.address.city},
+        {"region", f.address.region}, {"postal_code", f.address.postal_code}, {"country", f.address.country}}},
+      {"emergency_contact",
+       {{"name", f.emergency_contact.name}, {"relationship", f.emergency_contact.relationship},
+        {"phone", f.emergency_contact.phone}}},
+      {"escort_contact", {{"name", f.escort_contact.name}, {"phone", f.escort_contact.phone}}},
+      {"diagnoses", diagnoses},
+      {"status", f.status},
+      {"status_history", history},
+      {"referral", referral},
+      {"care_team", team},
+      {"created_at", p.created_at},
+      {"updated_at", p.updated_at},
+  };
+}
+
+json summary_to_json(const PatientSummary& s) {
+  return json{{"id", s.id},
+              {"mrn", s.mrn},
+              {"given_name", s.given_name},
+              {"family_name", s.family_name},
+              {"birth_date", s.birth_date},
+              {"sex_at_birth", s.sex_at_birth},
+              {"status", s.status},
+              {"archived", s.archived},
+              {"version", s.version}};
+}
+
+namespace {
+
+Error type_error(const std::string& field, const char* expected) {
+  return Error{"validation", std::string("must be ") + expected, field};
+}
+
+// A string field: absent leaves the value; null clears it; anything else but a string is an error.
+std::optional<Error> take_string(const json& obj, const char* key, const std::string& path, std::string& out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  if (it->is_null()) {
+    out.clear();
+    return std::nullopt;
+  }
+  if (!it->is_string()) return type_error(path, "a string");
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<Error> reject_unknown(const json& obj, const std::set<std::string>& known, const std::string& prefix) {
+  for (auto it = obj.begin(); it != obj.end(); ++it)
+    if (!known.count(it.key())) return Error{"validation", "is not a known field", prefix + it.key()};
+  return std::nullopt;
+}
+
+template <class Fn>
+std::optional<Error> take_object(const json& obj, const char* key, Fn&& fn) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) return type_error(key, "an object");
+  return fn(*it, std::string(key) + ".");
+}
+
+}  // namespace
+
+std::optional<Error> apply_patient_json(const json& body, bool is_create, PatientFields& f, PatientChange& change) {
+  static const std::set<std::string> known{
+      "given_name", "family_name", "birth_date", "sex_at_birth", "gender_identity", "pronouns", "race",
+      "ethnicity", "preferred_language", "phone", "email", "address", "emergency_contact", "escort_contact",
+      "diagnoses", "status", "status_reason", "referral", "version",
+      // Read-only fields a client may echo back from a GET; they are ignored, never applied.
+      "id", "mrn", "archived", "status_history", "care_team", "created_at", "updated_at"};
+  if (auto e = reject_unknown(body, known, "")) return e;
+
+  if (is_create) {
+    for (const char* required : {"given_name", "family_name", "birth_date", "sex_at_birth"})
+      if (!body.contains(required) || body[required].is_null())
+        return Error{"validation", "is required", required};
+  }
+  for (const char* k : {"given_name", "family_name", "birth_date", "sex_at_birth", "status"}) {
+    auto it = body.find(k);
+    if (it != body.end() && !it->is_string()) return type_error(k, "a string");
+  }
+  std::pair<const char*, std::string*> strings[] = {
+      {"given_name", &f.given_name},       {"family_name", &f.family_name},
+      {"birth_date", &f.birth_date},       {"sex_at_birth", &f.sex_at_birth},
+      {"gender_identity", &f.gender_identity}, {"pronouns", &f.pronouns},
+      {"ethnicity", &f.ethnicity},         {"preferred_language", &f.preferred_language},
+      {"phone", &f.phone},                 {"email", &f.email},
+      {"status", &f.status},               {"status_reason", &change.status_reason},
+  };
+  for (auto& [key, out] : strings)
+    if (auto e = take_string(body, key, key, *out)) return e;
+
+  if (auto it = body.find("race"); it != body.end()) {
+    if (it->is_null()) {
+      f.race.clear();
+    } else {
+      if (!it->is_array()) return type_error("race", "an array of strings");
+      std::vector<std::string> race;
+      for (size_t i = 0; i < it->size(); ++i) {
+        if (!(*it)[i].is_string()) return type_error("race[" + std::to_string(i) + "]", "a string");
+        race.push_back((*it)[i].get<std::string>());
+      }
+      f.race = std::move(race);
+    }
+  }
+
+  if (auto e = take_object(body, "address", [&](const json& o, const std::string& p) -> std::optional<Error> {
+        if (auto e = reject_unknown(o, {"line1", "line2", "city", "region", "postal_code", "country"}, p)) return e;
+        std::pair<const char*, std::string*> fs[] = {{"line1", &f.address.line1}, {"line2", &f.address.line2},
+                                                      {"city", &f.address.city}, {"region", &f.address.region},
+                                                      {"postal_code", &f.address.postal_code},
+                                                      {"country", &f.address.country}};
+        for (auto& [k, out] : fs)
+          if (auto e = take_string(o, k, p + k, *out)) return e;
+        return std::nullopt;
+      }))
+    return e;
+  if (auto e = take_object(body, "emergency_contact", [&](const json& o, const std::string& p) -> std::optional<Error> {
+        if (auto e = reject_unknown(o, {"name", "relationship", "phone"}, p)) return e;
+        std::pair<const char*, std::string*> fs[] = {{"name", &f.emergency_contact.name},
+                                                      {"relationship", &f.emergency_contact.relationship},
+                                                      {"phone", &f.emergency_contact.phone}};
+        for (auto& [k, out] : fs)
+          if (auto e = take_string(o, k, p + k, *out)) return e;
+        return std::nullopt;
+      }))
+    return e;
+  if (auto e = take_object(body, "escort_contact", [&](const json& o, const std::string& p) -> std::optional<Error> {
+        if (auto e = reject_unknown(o, {"name", "phone"}, p)) return e;
+        if (auto e = take_string(o, "name", p + "name", f.escort_contact.name)) return e;
+        return take_string(o, "phone", p + "phone", f.escort_contact.phone);
+      }))
+    return e;
+
+  if (auto it = body.find("diagnoses"); it != body.end()) {
+    if (it->is_null()) {
+      f.diagnoses.clear();
+    } else {
+      if (!it->is_array()) return type_error("diagnoses", "an array of {code, text}");
+      std::vector<Diagnosis> ds;
+      for (size_t i = 0; i < it->size(); ++i) {
+        const auto& d = (*it)[i];
+        const auto p = "diagnoses[" + std::to_string(i) + "].";
+        if (!d.is_object()) return type_error("diagnoses[" + std::to_string(i) + "]", "an object");
+        if (auto e = reject_unknown(d, {"code", "text"}, p)) return e;
+        Diagnosis out;
+        if (auto e = take_string(d, "code", p + "code", out.code)) return e;
+        if (auto e = take_string(d, "text", p + "text", out.text)) return e;
+        ds.push_back(std::move(out));
+      }
+      f.diagnoses = std::move(ds);
+    }
+  }
+
+  if (auto it = body.find("referral"); it != body.end()) {
+    if (it->is_null()) {
+      // A referral, once recorded, is part of the history: it can be corrected, not removed.
+    } else {
+      if (!it->is_object()) return type_error("referral", "an object");
+      const auto& o = *it;
+      if (auto e = reject_unknown(o,
+                                  {"referring_user_id", "referrer_name", "referrer_contact", "reason", "notes",
+                                   "referral_date"},
+                                  "referral."))
+        return e;
+      Referral r = f.referral.value_or(Referral{});
+      if (auto u = o.find("referring_user_id"); u != o.end()) {
+        if (u->is_null()) r.referring_user_id.reset();
+        else if (u->is_number_integer() && u->get<int64_t>() > 0) r.referring_user_id = u->get<int64_t>();
+        else return type_error("referral.referring_user_id", "a user id (positive integer) or null");
+      }
+      std::pair<const char*, std::string*> fs[] = {{"referrer_name", &r.referrer_name},
+                                                    {"referrer_contact", &r.referrer_contact},
+                                                    {"reason", &r.reason},
+                                                    {"notes", &r.notes},
+                                                    {"referral_date", &r.referral_date}};
+      for (auto& [k, out] : fs)
+        if (auto e = take_string(o, k, std::string("referral.") + k, *out)) return e;
+      f.referral = std::move(r);
+    }
+  }
+
+  if (auto it = body.find("version"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1) return type_error("version", "a positive integer");
+    change.version = it->get<int64_t>();
+  }
+  return std::nullopt;
+}
+
+}  // namespace openkap::api
