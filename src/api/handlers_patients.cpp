@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "api/handlers_common.h"
+#include "api/json_writer.h"
 #include "api/patient_json.h"
 #include "core/mrn.h"
 
@@ -21,7 +22,9 @@ std::optional<Error> check_referrer(const PatientFields& f, store::StoreSession&
 }
 
 Response record_response(int status, const Patient& p) {
-  Response r = json_response(status, patient_to_json(p));
+  Response r;
+  r.status = status;
+  r.body = patient_json_text(p);
   r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
   return r;
 }
@@ -187,11 +190,25 @@ Outcome list_patients(RequestContext& ctx, store::StoreSession* s) {
   auto rows = s->patients().search(q);
   const bool has_more = rows.size() > static_cast<size_t>(q.limit);
   if (has_more) rows.pop_back();
-  json items = json::array();
-  for (const auto& r : rows) items.push_back(summary_to_json(r));
+  JsonWriter w(256 + rows.size() * 200);
+  w.begin_object().field("has_more", has_more).key("items").begin_array();
+  for (const auto& r : rows)
+    w.begin_object()
+        .field("id", r.id)
+        .field("mrn", r.mrn)
+        .field("given_name", r.given_name)
+        .field("family_name", r.family_name)
+        .field("birth_date", r.birth_date)
+        .field("sex_at_birth", r.sex_at_birth)
+        .field("status", r.status)
+        .field("archived", r.archived)
+        .field("version", r.version)
+        .end_object();
+  w.end_array().field("limit", q.limit).field("offset", q.offset).end_object();
   ctx.audit("patient.list", "patient", "", std::nullopt, "success");
-  return Outcome::respond(
-      json_response(200, {{"items", items}, {"limit", q.limit}, {"offset", q.offset}, {"has_more", has_more}}));
+  Response res;
+  res.body = w.take();
+  return Outcome::respond(std::move(res));
 }
 
 json care_team_json(const std::vector<CareTeamMember>& team) {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "api/json_writer.h"
+
 namespace openkap::api {
 
 using nlohmann::json;
@@ -58,6 +60,66 @@ json patient_to_json(const Patient& p) {
       {"created_at", p.created_at},
       {"updated_at", p.updated_at},
   };
+}
+
+std::string patient_json_text(const Patient& p) {
+  const auto& f = p.fields;
+  JsonWriter w(2048);
+  w.begin_object();
+  w.field("id", p.id).field("mrn", p.mrn).field("version", p.version).field("archived", p.archived);
+  w.field("given_name", f.given_name).field("family_name", f.family_name).field("birth_date", f.birth_date);
+  w.field("sex_at_birth", f.sex_at_birth).field("gender_identity", f.gender_identity).field("pronouns", f.pronouns);
+  w.key("race").begin_array();
+  for (const auto& r : f.race) w.value(r);
+  w.end_array();
+  w.field("ethnicity", f.ethnicity).field("preferred_language", f.preferred_language);
+  w.field("phone", f.phone).field("email", f.email);
+  w.key("address").begin_object();
+  w.field("line1", f.address.line1).field("line2", f.address.line2).field("city", f.address.city);
+  w.field("region", f.address.region).field("postal_code", f.address.postal_code).field("country", f.address.country);
+  w.end_object();
+  w.key("emergency_contact").begin_object();
+  w.field("name", f.emergency_contact.name).field("relationship", f.emergency_contact.relationship);
+  w.field("phone", f.emergency_contact.phone).end_object();
+  w.key("escort_contact").begin_object();
+  w.field("name", f.escort_contact.name).field("phone", f.escort_contact.phone).end_object();
+  w.key("diagnoses").begin_array();
+  for (const auto& d : f.diagnoses) w.begin_object().field("code", d.code).field("text", d.text).end_object();
+  w.end_array();
+  w.field("status", f.status);
+  w.key("status_history").begin_array();
+  for (const auto& h : p.status_history)
+    w.begin_object()
+        .field("status", h.status)
+        .field("changed_at", h.changed_at)
+        .field("changed_by", h.changed_by)
+        .field("reason", h.reason)
+        .end_object();
+  w.end_array();
+  w.key("referral");
+  if (f.referral) {
+    const auto& r = *f.referral;
+    w.begin_object().field("referring_user_id", r.referring_user_id).field("referrer_name", r.referrer_name);
+    w.field("referrer_contact", r.referrer_contact).field("reason", r.reason).field("notes", r.notes);
+    w.key("referral_date").string_or_null(r.referral_date);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("care_team").begin_array();
+  for (const auto& m : p.care_team)
+    w.begin_object()
+        .field("user_id", m.user_id)
+        .field("username", m.username)
+        .field("display_name", m.display_name)
+        .field("role", m.role)
+        .field("capacity", m.capacity)
+        .field("added_at", m.added_at)
+        .end_object();
+  w.end_array();
+  w.field("created_at", p.created_at).field("updated_at", p.updated_at);
+  w.end_object();
+  return w.take();
 }
 
 json summary_to_json(const PatientSummary& s) {

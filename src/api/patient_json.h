@@ -12,6 +12,8 @@ namespace openkap::api {
 
 nlohmann::json patient_to_json(const Patient& p);
 nlohmann::json summary_to_json(const PatientSummary& s);
+// The same document as patient_to_json(p).dump(), written directly (the read hot path).
+std::string patient_json_text(const Patient& p);
 
 struct PatientChange {
   std::optional<int64_t> version;  // required for updates

@@ -542,8 +542,8 @@ class SqliteSession final : public StoreSession {
   SessionRepository& sessions() override { return sessions_; }
   PatientRepository& patients() override { return patients_; }
   AuditRepository& audit() override { return audit_; }
-  void begin_read() override { db_.exec("BEGIN DEFERRED"); }
-  void end_read() override { db_.exec("COMMIT"); }
+  void begin_read() override { db_.prepare("BEGIN DEFERRED").run(); }
+  void end_read() override { db_.prepare("COMMIT").run(); }
 
  private:
   Database& db_;

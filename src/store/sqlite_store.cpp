@@ -142,23 +142,25 @@ class SqliteStore final : public Store {
       errors.assign(batch.size(), std::string());
       std::string commit_error;
       try {
-        writer_db_->exec("BEGIN IMMEDIATE");
+        // Prepared (cached) statements: re-parsing SAVEPOINT/RELEASE for every job was measurable.
+        auto& db = *writer_db_;
+        db.prepare("BEGIN IMMEDIATE").run();
         for (size_t i = 0; i < batch.size(); ++i) {
-          writer_db_->exec("SAVEPOINT job");
+          db.prepare("SAVEPOINT job").run();
           try {
             batch[i].work(*writer_session_);
-            writer_db_->exec("RELEASE job");
+            db.prepare("RELEASE job").run();
           } catch (const std::exception& e) {
             errors[i] = e.what();
-            writer_db_->exec("ROLLBACK TO job");
-            writer_db_->exec("RELEASE job");
+            db.prepare("ROLLBACK TO job").run();
+            db.prepare("RELEASE job").run();
           } catch (...) {
             errors[i] = "unknown error";
-            writer_db_->exec("ROLLBACK TO job");
-            writer_db_->exec("RELEASE job");
+            db.prepare("ROLLBACK TO job").run();
+            db.prepare("RELEASE job").run();
           }
         }
-        writer_db_->exec("COMMIT");
+        db.prepare("COMMIT").run();
       } catch (const std::exception& e) {
         commit_error = e.what();
         try {
