@@ -32,7 +32,13 @@ Outcome list_users(RequestContext& ctx, store::StoreSession* s) {
     else return Outcome::respond(problem(400, "bad_query", "Bad query parameter", k + ": is not valid", k));
   }
   json items = json::array();
-  for (const auto& u : s->users().list(role)) items.push_back(user_to_json(u));
+  const bool admin = ctx.user->role == Role::admin;
+  for (const auto& u : s->users().list(role)) {
+    // Non-admins pick care-team members: they see staff only, never patient accounts.
+    const auto r = parse_role(u.role);
+    if (!admin && (!r || !is_staff(*r))) continue;
+    items.push_back(user_to_json(u));
+  }
   return Outcome::respond(json_response(200, {{"items", items}}));
 }
 
