@@ -31,6 +31,7 @@ struct AppConfig {
   size_t slow_threads = 2;  // password hashing (argon2id uses 64 MiB and ~0.1 s each)
   std::string web_root;     // built web app (web/dist); empty = no web app
   bool secure_cookies = false;  // set when served over TLS (behind a proxy)
+  bool demo_clinic = false;     // the synthetic demo data is loaded: every page says so
 };
 
 // Everything a handler knows about the request it is answering.

@@ -95,6 +95,7 @@ json schemas() {
       {"AuditList", obj({{"items", arr(entry)}, {"next_before_id", integer()}})},
       {"Health", obj({{"status", str()}})},
       {"OpenApi", {{"type", "object"}}},
+      {"Clinic", obj({{"name", str()}, {"demo", {{"type", "boolean"}}}, {"version", str()}})},
   };
 }
 
@@ -152,6 +153,14 @@ void register_meta_routes(App& app) {
                    return Outcome::respond(json_response(200, {{"status", "ready"}}));
                  },
                  "Readiness: the database answers", "meta", "", "Health"});
+  app.add_route({"GET", "/api/v1/clinic", RouteKind::immediate, false,
+                 [&app](RequestContext&, store::StoreSession*) {
+                   return Outcome::respond(json_response(
+                       200, {{"name", app.config().demo_clinic ? "OpenKAP synthetic demo clinic" : "OpenKAP"},
+                             {"demo", app.config().demo_clinic},
+                             {"version", kOpenkapVersion}}));
+                 },
+                 "Clinic name and whether it is the synthetic demo", "meta", "", "Clinic"});
   app.add_route({"GET", "/api/v1/openapi.json", RouteKind::immediate, false,
                  [&app](RequestContext&, store::StoreSession*) {
                    static const std::string doc = app.openapi().dump();

@@ -123,6 +123,7 @@ bool load_demo_clinic(store::Store& store, const std::string& now) {
       s.patients().add_care_team_member(p.id, okafor, "therapist", by, now);
       if (dp.with_outside_therapist) s.patients().add_care_team_member(p.id, lind, "outside_therapist", by, now);
     }
+    s.settings().set("demo_clinic", "1");  // the web app shows a "synthetic demo" banner
     s.users().create(store::NewUser{"patient.ana", "Ana Souza (demo patient)", "patient", hash, ana_id}, now);
     AuditEntry e;
     e.at = now;

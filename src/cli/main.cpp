@@ -116,6 +116,7 @@ int serve(const std::string& db, const std::string& listen, bool demo, std::stri
   }
   const size_t cores = usable_cores();
   api::AppConfig config;
+  config.demo_clinic = store->open_reader()->settings().get("demo_clinic").value_or("0") == "1";
   config.timeouts.idle_seconds = int64_t{idle_min} * 60;
   config.read_threads = read_threads > 0 ? static_cast<size_t>(read_threads) : cores;
   config.web_root = web_root;

@@ -115,6 +115,10 @@ CREATE TABLE audit_head(
   last_hash TEXT NOT NULL);
 INSERT INTO audit_head VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )SQL",
+      // 2: clinic-wide settings.
+      R"SQL(
+CREATE TABLE clinic_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)SQL",
   };
   return m;
 }

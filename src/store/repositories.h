@@ -114,6 +114,14 @@ class AuditRepository {
   virtual std::optional<ChainBreak> verify(int64_t* checked = nullptr) = 0;
 };
 
+// Clinic-wide settings (e.g. whether this is the synthetic demo clinic).
+class SettingsRepository {
+ public:
+  virtual ~SettingsRepository() = default;
+  virtual std::optional<std::string> get(const std::string& key) = 0;
+  virtual void set(const std::string& key, const std::string& value) = 0;
+};
+
 // One connection's view of the store: the repositories bound to it. A unit of work.
 class StoreSession {
  public:
@@ -122,6 +130,7 @@ class StoreSession {
   virtual SessionRepository& sessions() = 0;
   virtual PatientRepository& patients() = 0;
   virtual AuditRepository& audit() = 0;
+  virtual SettingsRepository& settings() = 0;
   // A consistent snapshot for several reads (a no-op where the backend gives one anyway).
   virtual void begin_read() = 0;
   virtual void end_read() = 0;

@@ -535,13 +535,35 @@ class SqliteAudit final : public AuditRepository {
   Database& db_;
 };
 
+class SqliteSettings final : public SettingsRepository {
+ public:
+  explicit SqliteSettings(Database& db) : db_(db) {}
+  std::optional<std::string> get(const std::string& key) override {
+    auto st = db_.prepare("SELECT value FROM clinic_settings WHERE key = ?");
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    return st.text(0);
+  }
+  void set(const std::string& key, const std::string& value) override {
+    db_.prepare("INSERT INTO clinic_settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+  }
+
+ private:
+  Database& db_;
+};
+
 class SqliteSession final : public StoreSession {
  public:
-  explicit SqliteSession(Database& db) : db_(db), users_(db), sessions_(db), patients_(db), audit_(db) {}
+  explicit SqliteSession(Database& db)
+      : db_(db), users_(db), sessions_(db), patients_(db), audit_(db), settings_(db) {}
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   PatientRepository& patients() override { return patients_; }
   AuditRepository& audit() override { return audit_; }
+  SettingsRepository& settings() override { return settings_; }
   void begin_read() override { db_.prepare("BEGIN DEFERRED").run(); }
   void end_read() override { db_.prepare("COMMIT").run(); }
 
@@ -551,6 +573,7 @@ class SqliteSession final : public StoreSession {
   SqliteSessions sessions_;
   SqlitePatients patients_;
   SqliteAudit audit_;
+  SqliteSettings settings_;
 };
 
 }  // namespace

@@ -70,6 +70,7 @@ class SqliteStore final : public Store {
       SessionRepository& sessions() override { return inner->sessions(); }
       PatientRepository& patients() override { return inner->patients(); }
       AuditRepository& audit() override { return inner->audit(); }
+      SettingsRepository& settings() override { return inner->settings(); }
       void begin_read() override { inner->begin_read(); }
       void end_read() override { inner->end_read(); }
       Database db;

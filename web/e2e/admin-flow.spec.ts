@@ -5,6 +5,7 @@ test('admin creates, finds, edits a patient, sees validation and audit, logs out
   await expect(page).toHaveURL(/\/patients$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Patients' })).toBeVisible();
   await expect(page.getByTestId('current-user')).toContainText('Administrator');
+  await expect(page.getByTestId('demo-banner')).toContainText('Synthetic demo clinic');
 
   // Create
   await page.getByRole('link', { name: 'New patient' }).click();

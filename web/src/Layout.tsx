@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { get } from './api';
 import { homePath, useAuth } from './auth';
 import { ROLE_LABELS } from './labels';
 import { Link, useLocation } from './router';
@@ -13,11 +14,27 @@ function NavLink({ to, children, match }: { to: string; children: ReactNode; mat
   );
 }
 
+// Whether the server runs the synthetic demo clinic (GET /api/v1/clinic, no sign-in needed).
+function useDemoClinic(): boolean {
+  const [demo, setDemo] = useState(false);
+  useEffect(() => {
+    let live = true;
+    get<{ demo: boolean }>('/clinic')
+      .then((c) => live && setDemo(Boolean(c.demo)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return demo;
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const { user, logout } = useAuth();
   const { path } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
+  const demo = useDemoClinic();
 
   // After client-side navigation, start reading (and tabbing) from the new page's content.
   useEffect(() => {
@@ -88,6 +105,11 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
         </div>
       </header>
+      {demo && (
+        <div className="demo-banner" role="note" data-testid="demo-banner">
+          Synthetic demo clinic: every person and record here is fictional.
+        </div>
+      )}
       <main id="main" ref={mainRef} tabIndex={-1}>
         <div className="container">{children}</div>
       </main>
