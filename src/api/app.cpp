@@ -209,37 +209,11 @@ App::App(store::Store& store, AppConfig config)
   register_user_routes(*this);
   register_patient_routes(*this);
   register_audit_routes(*this);
-  revocation_watcher_ = std::thread([this] { watch_revocations(); });
 }
 
 App::~App() { shutdown(); }
 
-// Sessions ended by another process (the CLI's `user disable` / `user passwd`) must end here
-// too: poll the store four times a second for fresh revocations.
-void App::watch_revocations() {
-  std::unique_ptr<store::StoreSession> reader;
-  int64_t since = now_millis() / 1000 - 1;
-  std::unique_lock lock(watcher_mu_);
-  while (!watcher_cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return watcher_stop_; })) {
-    try {
-      if (!reader) reader = store_.open_reader();
-      const int64_t now = now_millis() / 1000;
-      for (const auto& hash : reader->sessions().revoked_since(since)) sessions_.remove(hash);
-      since = now - 1;  // overlap by a second: revocations stamped in the same second are not missed
-    } catch (const std::exception& e) {
-      log_event(LogLevel::warn, "session revocation check failed", {{"error", e.what()}});
-      reader.reset();
-    }
-  }
-}
-
 void App::shutdown() {
-  {
-    std::lock_guard lock(watcher_mu_);
-    watcher_stop_ = true;
-  }
-  watcher_cv_.notify_all();
-  if (revocation_watcher_.joinable()) revocation_watcher_.join();
   if (readers_) readers_->stop();
   if (slow_) slow_->stop();
 }
@@ -421,6 +395,13 @@ void App::run_handler(const Route& route, std::shared_ptr<RequestContext> ctx, s
   Outcome outcome;
   try {
     if (session) session->begin_read();
+    if (session && ctx->user && !session->sessions().is_live(ctx->user->token_hash)) {
+      // Revoked or disabled elsewhere (e.g. `openkap user disable`): the session ends now.
+      sessions_.remove(ctx->user->token_hash);
+      session->end_read();
+      (*done)(problem(401, "unauthenticated", "Not signed in", "your session has ended"));
+      return;
+    }
     outcome = route.handler(*ctx, session);
     if (session) session->end_read();
   } catch (const std::exception& e) {

@@ -120,11 +120,6 @@ class App {
   std::vector<Route> routes_;
   std::unique_ptr<WorkerPool> readers_;
   std::unique_ptr<WorkerPool> slow_;
-  void watch_revocations();
-  std::thread revocation_watcher_;
-  std::mutex watcher_mu_;
-  std::condition_variable watcher_cv_;
-  bool watcher_stop_ = false;
   std::mutex unknown_mu_;
   std::unordered_map<std::string, LoginFailureState> unknown_failures_;
 };

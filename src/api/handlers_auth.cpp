@@ -56,12 +56,15 @@ Outcome login(App& app, RequestContext& ctx, store::StoreSession* s) {
   if (!ok || disabled || !role) {
     std::optional<int64_t> uid = user ? std::optional<int64_t>(user->id) : std::nullopt;
     return Outcome::then_write([&app, uid, username](store::StoreSession& w, RequestContext& c) {
+      // Failures are stamped at the next whole second: with second-granular state, the wait
+      // before the next attempt is then never shorter than the promised 2^(n-3) s.
+      const int64_t stamp = (c.now_ms + 999) / 1000;
       if (uid) {
         // Re-read inside the writer so concurrent failures all count.
         auto fresh = w.users().find_by_id(*uid);
-        w.users().set_login_failures(*uid, record_login_failure(fresh->failures, c.now_unix()));
+        w.users().set_login_failures(*uid, record_login_failure(fresh->failures, stamp));
       } else {
-        app.set_unknown_user_failures(username, record_login_failure(app.unknown_user_failures(username), c.now_unix()));
+        app.set_unknown_user_failures(username, record_login_failure(app.unknown_user_failures(username), stamp));
       }
       c.audit("login", "user", uid ? std::to_string(*uid) : "", std::nullopt, "failure");
       c.pending_audit.back().username = username;

@@ -81,7 +81,8 @@ std::optional<Outcome> load_for_write(RequestContext& ctx, store::StoreSession& 
   if (!out) return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
   const auto facts = access_facts(ctx, s, id);
   if (!may_write_patient(facts))
-    return deny(ctx, action, "patient", std::to_string(id), id, may_read_patient(facts) ? 403 : 404,
+    return deny(ctx, action, "patient", std::to_string(id), id,
+                may_read_patient(facts) || facts.role == Role::researcher ? 403 : 404,
                 "your role cannot change this record");
   return std::nullopt;
 }
@@ -236,7 +237,7 @@ Outcome add_care_team(RequestContext& ctx, store::StoreSession* s) {
     return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
   const auto facts = access_facts(ctx, *s, *id);
   if (!may_manage_care_team(facts))
-    return deny(ctx, "care_team.add", "care_team", ctx.params[0], id, may_read_patient(facts) ? 403 : 404,
+    return deny(ctx, "care_team.add", "care_team", ctx.params[0], id, may_read_patient(facts) || facts.role == Role::researcher ? 403 : 404,
                 "only an admin or the patient's prescriber assigns the care team");
   auto body = parse_json_object(ctx.req);
   if (!body) return Outcome::respond(problem_from(body.error()));
@@ -274,7 +275,7 @@ Outcome remove_care_team(RequestContext& ctx, store::StoreSession* s) {
     return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
   const auto facts = access_facts(ctx, *s, *id);
   if (!may_manage_care_team(facts))
-    return deny(ctx, "care_team.remove", "care_team", ctx.params[0], id, may_read_patient(facts) ? 403 : 404,
+    return deny(ctx, "care_team.remove", "care_team", ctx.params[0], id, may_read_patient(facts) || facts.role == Role::researcher ? 403 : 404,
                 "only an admin or the patient's prescriber assigns the care team");
   const int64_t pid = *id, mid = *member;
   return Outcome::then_write([pid, mid](store::StoreSession& w, RequestContext& c) {

@@ -119,6 +119,18 @@ INSERT INTO audit_head VALUES (1, 0, '000000000000000000000000000000000000000000
       R"SQL(
 CREATE TABLE clinic_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 )SQL",
+      // 3: a name index that answers prefix searches in index order at any clinic size: one row
+      // per searchable name (given, family, and each word of them), so LIMIT stops the scan early.
+      R"SQL(
+CREATE TABLE patient_names(
+  name_fold TEXT NOT NULL,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  PRIMARY KEY (name_fold, patient_id)) WITHOUT ROWID;
+CREATE INDEX patient_names_by_patient ON patient_names(patient_id);
+INSERT OR IGNORE INTO patient_names SELECT given_fold, id FROM patients;
+INSERT OR IGNORE INTO patient_names SELECT family_fold, id FROM patients;
+CREATE INDEX patients_by_name_order ON patients(family_fold, given_fold);
+)SQL",
   };
   return m;
 }

@@ -58,6 +58,9 @@ class SessionRepository {
   virtual std::vector<SessionRecord> load_unexpired(int64_t now) = 0;
   // Token hashes revoked at or after `since` (another process, e.g. `openkap user disable`).
   virtual std::vector<std::string> revoked_since(int64_t since) = 0;
+  // True while the session is neither revoked nor its user disabled (checked on every request
+  // that reaches the database, so a revocation by any process takes effect at once).
+  virtual bool is_live(const std::string& token_hash) = 0;
 };
 
 struct Actor {  // who is acting, for history rows

@@ -1,4 +1,6 @@
 // SQLite implementations of the repository interfaces, bound to one connection.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/mrn.h"
@@ -147,6 +149,13 @@ class SqliteSessions final : public SessionRepository {
       out.push_back(SessionRecord{st.text(0), st.text(1), st.int64(2), st.int64(3), st.int64(4), st.int64(5)});
     return out;
   }
+  bool is_live(const std::string& token_hash) override {
+    auto st = db_.prepare(
+        "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0");
+    st.bind(1, token_hash);
+    return st.step();
+  }
   std::vector<std::string> revoked_since(int64_t since) override {
     auto st = db_.prepare("SELECT token_hash FROM sessions WHERE revoked_at >= ?");
     st.bind(1, since);
@@ -190,6 +199,7 @@ class SqlitePatients final : public PatientRepository {
     db_.prepare("UPDATE patients SET mrn = ? WHERE id = ?").bind(1, make_mrn(id)).bind(2, id).run();
     add_status_history(id, f.status, "", by, now);
     if (f.referral) put_referral(id, *f.referral);
+    put_search_names(id, f);
     return *get(id);
   }
 
@@ -264,6 +274,7 @@ class SqlitePatients final : public PatientRepository {
     st.bind(19, now).bind(20, id).bind(21, expected_version).run();
     if (current->second != f.status) add_status_history(id, f.status, status_reason, by, now);
     if (f.referral) put_referral(id, *f.referral);
+    put_search_names(id, f);
     return *get(id);
   }
 
@@ -283,24 +294,26 @@ class SqlitePatients final : public PatientRepository {
   }
 
   std::vector<PatientSummary> search(const PatientQuery& q) override {
+    const bool by_name = !q.name_prefix_folded.empty();
     std::string sql =
-        "SELECT id, mrn, given_name, family_name, birth_date, sex_at_birth, status, archived, version FROM patients "
-        "WHERE 1=1";
-    if (!q.name_prefix_folded.empty() && !q.mrn.empty())
-      sql += " AND (given_fold >= ?1 AND given_fold < ?2 OR family_fold >= ?1 AND family_fold < ?2 OR mrn = ?3)";
-    else if (!q.name_prefix_folded.empty())
-      sql += " AND (given_fold >= ?1 AND given_fold < ?2 OR family_fold >= ?1 AND family_fold < ?2)";
-    else if (!q.mrn.empty())
-      sql += " AND mrn = ?3";
-    if (!q.birth_date.empty()) sql += " AND birth_date = ?4";
-    if (!q.status.empty()) sql += " AND status = ?5";
-    if (!q.include_archived) sql += " AND archived = 0";
+        "SELECT p.id, p.mrn, p.given_name, p.family_name, p.birth_date, p.sex_at_birth, p.status, p.archived, "
+        "p.version FROM ";
+    // A name search walks patient_names in index order and stops at the page's end, so its
+    // cost does not grow with the clinic's size. Other listings walk the name-order index.
+    sql += by_name ? "patient_names n JOIN patients p ON p.id = n.patient_id WHERE n.name_fold >= ?1 AND "
+                     "n.name_fold < ?2"
+                   : "patients p WHERE 1=1";
+    if (!q.mrn.empty()) sql += " AND p.mrn = ?3";
+    if (!q.birth_date.empty()) sql += " AND p.birth_date = ?4";
+    if (!q.status.empty()) sql += " AND p.status = ?5";
+    if (!q.include_archived) sql += " AND p.archived = 0";
     if (q.care_team_user)
-      sql += " AND id IN (SELECT patient_id FROM care_team WHERE user_id = ?6 AND ended_at IS NULL)";
-    if (q.only_patient) sql += " AND id = ?7";
-    sql += " ORDER BY family_fold, given_fold, id LIMIT ?8 OFFSET ?9";
+      sql += " AND p.id IN (SELECT patient_id FROM care_team WHERE user_id = ?6 AND ended_at IS NULL)";
+    if (q.only_patient) sql += " AND p.id = ?7";
+    sql += by_name ? " ORDER BY n.name_fold, n.patient_id" : " ORDER BY p.family_fold, p.given_fold, p.id";
+    sql += " LIMIT ?8 OFFSET ?9";
     auto st = db_.prepare_dynamic(sql);
-    if (!q.name_prefix_folded.empty()) {
+    if (by_name) {
       st.bind(1, q.name_prefix_folded);
       st.bind(2, prefix_upper_bound(q.name_prefix_folded));
     }
@@ -309,11 +322,20 @@ class SqlitePatients final : public PatientRepository {
     if (!q.status.empty()) st.bind(5, q.status);
     if (q.care_team_user) st.bind(6, *q.care_team_user);
     if (q.only_patient) st.bind(7, *q.only_patient);
-    st.bind(8, static_cast<int64_t>(q.limit) + 1).bind(9, static_cast<int64_t>(q.offset));
+    // Over-fetch name matches so that after folding duplicates there is still a row to tell
+    // the caller whether more follow.
+    const int64_t fetch = by_name ? int64_t{2} * q.limit + 1 : int64_t{q.limit} + 1;
+    st.bind(8, fetch).bind(9, static_cast<int64_t>(q.offset));
     std::vector<PatientSummary> out;
-    while (st.step())
-      out.push_back(PatientSummary{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
-                                   st.text(6), st.int64(7) != 0, st.int64(8)});
+    while (st.step()) {
+      const int64_t id = st.int64(0);
+      // A patient matching on two names (e.g. given and family) is listed once.
+      if (by_name && std::any_of(out.begin(), out.end(), [id](const PatientSummary& x) { return x.id == id; }))
+        continue;
+      out.push_back(PatientSummary{id, st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6),
+                                   st.int64(7) != 0, st.int64(8)});
+      if (out.size() == static_cast<size_t>(q.limit) + 1) break;
+    }
     return out;
   }
 
@@ -414,6 +436,25 @@ class SqlitePatients final : public PatientRepository {
         .bind(5, by.username)
         .bind(6, reason)
         .run();
+  }
+
+  // Every name and every word of a name is searchable: "lopez" finds "García López".
+  void put_search_names(int64_t id, const PatientFields& f) {
+    db_.prepare("DELETE FROM patient_names WHERE patient_id = ?").bind(1, id).run();
+    for (const auto& name : {fold_for_search(f.given_name), fold_for_search(f.family_name)}) {
+      std::vector<std::string> keys{name};
+      std::string word;
+      for (char c : name + " ") {
+        if (c == ' ' || c == '-' || c == '\'' || c == '.') {
+          if (!word.empty() && word != name) keys.push_back(word);
+          word.clear();
+        } else {
+          word.push_back(c);
+        }
+      }
+      for (const auto& k : keys)
+        db_.prepare("INSERT OR IGNORE INTO patient_names(name_fold, patient_id) VALUES (?, ?)").bind(1, k).bind(2, id).run();
+    }
   }
 
   void put_referral(int64_t id, const Referral& r) {
