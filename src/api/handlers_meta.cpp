@@ -55,6 +55,8 @@ json schemas() {
   patient_props["id"] = integer();
   patient_props["mrn"] = str();
   patient_props["archived"] = {{"type", "boolean"}};
+  patient_props["archive"] = {{"type", "object"}, {"nullable", true},
+                              {"properties", {{"at", str()}, {"reason", str()}, {"by", str()}}}};
   patient_props["status_history"] =
       arr(obj({{"status", status}, {"changed_at", str()}, {"changed_by", str()}, {"reason", str()}}));
   const json member = obj({{"user_id", integer()}, {"username", str()}, {"display_name", str()}, {"role", str()},

@@ -34,6 +34,8 @@ json patient_to_json(const Patient& p) {
       {"mrn", p.mrn},
       {"version", p.version},
       {"archived", p.archived},
+      {"archive",
+       p.archived ? json{{"at", p.archived_at}, {"reason", p.archive_reason}, {"by", p.archived_by}} : json(nullptr)},
       {"given_name", f.given_name},
       {"family_name", f.family_name},
       {"birth_date", f.birth_date},
@@ -67,6 +69,11 @@ std::string patient_json_text(const Patient& p) {
   JsonWriter w(2048);
   w.begin_object();
   w.field("id", p.id).field("mrn", p.mrn).field("version", p.version).field("archived", p.archived);
+  w.key("archive");
+  if (p.archived)
+    w.begin_object().field("at", p.archived_at).field("reason", p.archive_reason).field("by", p.archived_by).end_object();
+  else
+    w.null();
   w.field("given_name", f.given_name).field("family_name", f.family_name).field("birth_date", f.birth_date);
   w.field("sex_at_birth", f.sex_at_birth).field("gender_identity", f.gender_identity).field("pronouns", f.pronouns);
   w.key("race").begin_array();
@@ -175,7 +182,7 @@ std::optional<Error> apply_patient_json(const json& body, bool is_create, Patien
       "ethnicity", "preferred_language", "phone", "email", "address", "emergency_contact", "escort_contact",
       "diagnoses", "status", "status_reason", "referral", "version",
       // Read-only fields a client may echo back from a GET; they are ignored, never applied.
-      "id", "mrn", "archived", "status_history", "care_team", "created_at", "updated_at"};
+      "id", "mrn", "archived", "archive", "status_history", "care_team", "created_at", "updated_at"};
   if (auto e = reject_unknown(body, known, "")) return e;
 
   if (is_create) {

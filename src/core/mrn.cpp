@@ -27,7 +27,7 @@ std::string make_mrn(int64_t sequence) {
 }
 
 bool is_valid_mrn(std::string_view m) {
-  if (m.size() < 10 || m.substr(0, 3) != "OK-" || m[m.size() - 2] != '-') return false;
+  if (m.size() < 11 || m.substr(0, 3) != "OK-" || m[m.size() - 2] != '-') return false;
   const auto digits = m.substr(3, m.size() - 5);
   for (char c : digits)
     if (c < '0' || c > '9') return false;

@@ -1,4 +1,4 @@
-// Medical record numbers: "OK-" + 6-digit sequence + "-" + Luhn check digit, e.g. OK-000012-4.
+// Medical record numbers: "OK-" + 6-digit sequence + "-" + Luhn check digit, e.g. OK-000012-5.
 // The check digit catches single-digit typos and most transpositions when staff type an MRN.
 #pragma once
 #include <cstdint>

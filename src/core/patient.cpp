@@ -47,7 +47,7 @@ bool looks_like_icd10(std::string_view c) {
 
 namespace {
 std::optional<Error> check_text(const std::string& value, const std::string& field, size_t max, bool required) {
-  if (required && value.find_first_not_of(" \t") == std::string::npos)
+  if (required && value.find_first_not_of(" \t\r\n") == std::string::npos)
     return Error{"validation", "is required and may not be blank", field};
   if (utf8_length(value) > max) return Error{"validation", "is longer than " + std::to_string(max) + " characters", field};
   if (has_control_chars(value)) return Error{"validation", "contains control characters", field};

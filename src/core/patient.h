@@ -56,6 +56,7 @@ struct Patient {
   std::string mrn;
   int64_t version = 0;
   bool archived = false;
+  std::string archived_at, archive_reason, archived_by;  // set when archived
   PatientFields fields;
   std::vector<StatusChange> status_history;
   std::vector<CareTeamMember> care_team;

@@ -37,11 +37,13 @@ std::optional<int64_t> parse_iso_utc_ms(std::string_view s) {
   size_t i = 19;
   if (i < s.size() && s[i] == '.') {
     ++i;
+    const size_t start_of_fraction = i;
     int frac = 0, digits = 0;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
       if (digits < 3) frac = frac * 10 + (s[i] - '0'), ++digits;
       ++i;
     }
+    if (i == start_of_fraction) return std::nullopt;  // "." needs at least one digit
     while (digits < 3) frac *= 10, ++digits;
     ms += frac;
   }

@@ -131,6 +131,12 @@ INSERT OR IGNORE INTO patient_names SELECT given_fold, id FROM patients;
 INSERT OR IGNORE INTO patient_names SELECT family_fold, id FROM patients;
 CREATE INDEX patients_by_name_order ON patients(family_fold, given_fold);
 )SQL",
+      // 4: why and when a record was archived (nothing is deleted; the reason is kept).
+      R"SQL(
+ALTER TABLE patients ADD COLUMN archived_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN archive_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE patients ADD COLUMN archived_by TEXT NOT NULL DEFAULT '';
+)SQL",
   };
   return m;
 }

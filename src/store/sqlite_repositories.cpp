@@ -207,7 +207,8 @@ class SqlitePatients final : public PatientRepository {
     auto st = db_.prepare(
         "SELECT id, mrn, version, archived, given_name, family_name, birth_date, sex_at_birth, gender_identity, "
         "pronouns, race_json, ethnicity, preferred_language, phone, email, address_json, emergency_contact_json, "
-        "escort_contact_json, diagnoses_json, status, created_at, updated_at FROM patients WHERE id = ?");
+        "escort_contact_json, diagnoses_json, status, created_at, updated_at, archived_at, archive_reason, archived_by "
+        "FROM patients WHERE id = ?");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     Patient p;
@@ -237,6 +238,9 @@ class SqlitePatients final : public PatientRepository {
     f.status = st.text(19);
     p.created_at = st.text(20);
     p.updated_at = st.text(21);
+    p.archived_at = st.text(22);
+    p.archive_reason = st.text(23);
+    p.archived_by = st.text(24);
     st.reset();
 
     auto h = db_.prepare(
@@ -280,15 +284,17 @@ class SqlitePatients final : public PatientRepository {
 
   Result<Patient> archive(int64_t id, int64_t expected_version, const std::string& reason, const Actor& by,
                           const std::string& now) override {
-    (void)reason;
-    (void)by;
     auto current = version_and_status(id);
     if (!current) return Error{"not_found", "no such patient", ""};
     if (current->first != expected_version)
       return Error{"conflict", "the record was changed by someone else: reload and try again", "version"};
-    db_.prepare("UPDATE patients SET archived = 1, version = version + 1, updated_at = ? WHERE id = ?")
+    db_.prepare(
+           "UPDATE patients SET archived = 1, version = version + 1, updated_at = ?1, archived_at = ?1, "
+           "archive_reason = ?2, archived_by = ?3 WHERE id = ?4")
         .bind(1, now)
-        .bind(2, id)
+        .bind(2, reason)
+        .bind(3, by.username)
+        .bind(4, id)
         .run();
     return *get(id);
   }

@@ -267,6 +267,9 @@ describe('archive', () => {
     const a = await srv.post(`/api/v1/patients/${p.id}/archive`, { version: 1, reason: 'duplicate record' }, { token });
     assert.equal(a.status, 200, a.text);
     assert.equal(a.json.archived, true);
+    assert.equal(a.json.archive.reason, 'duplicate record');
+    assert.equal(a.json.archive.by, 'admin');
+    assert.match(a.json.archive.at, /^\d{4}-\d{2}-\d{2}T/);
     assert.equal(a.json.id, p.id);
     assert.equal(a.json.mrn, p.mrn);
     assert.equal(a.json.version, 2, 'archiving bumps the version');

@@ -81,7 +81,7 @@ export function PatientListPage() {
             spellCheck={false}
           />
           <p className="hint" id="patient-q-hint">
-            Start of the given or family name, or an MRN such as OK-000012-7
+            Start of the given or family name, or an MRN such as OK-000012-5
           </p>
         </div>
         <div className="field">
