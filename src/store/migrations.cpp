@@ -137,6 +137,11 @@ ALTER TABLE patients ADD COLUMN archived_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE patients ADD COLUMN archive_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE patients ADD COLUMN archived_by TEXT NOT NULL DEFAULT '';
 )SQL",
+      // 5: name searches use patient_names now; these indexes only slowed every write.
+      R"SQL(
+DROP INDEX patients_by_given;
+DROP INDEX patients_by_family;
+)SQL",
   };
   return m;
 }
