@@ -42,8 +42,13 @@ JsonWriter& JsonWriter::value(std::string_view s) {
 void JsonWriter::write_string(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out_.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Copy runs of characters that need no escaping in one append: most text is such a run.
+  size_t run_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 passes through: input was validated
+    out_.append(s.data() + run_start, i - run_start);
+    run_start = i + 1;
     switch (c) {
       case '"': out_ += "\\\""; break;
       case '\\': out_ += "\\\\"; break;
@@ -53,15 +58,12 @@ void JsonWriter::write_string(std::string_view s) {
       case '\b': out_ += "\\b"; break;
       case '\f': out_ += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out_ += "\\u00";
-          out_.push_back(kHex[c >> 4]);
-          out_.push_back(kHex[c & 0xF]);
-        } else {
-          out_.push_back(ch);  // UTF-8 passes through: every stored string was validated on input
-        }
+        out_ += "\\u00";
+        out_.push_back(kHex[c >> 4]);
+        out_.push_back(kHex[c & 0xF]);
     }
   }
+  out_.append(s.data() + run_start, s.size() - run_start);
   out_.push_back('"');
 }
 
