@@ -231,7 +231,7 @@ void App::load_sessions(int64_t now_unix) {
     auto role = parse_role(user->role);
     if (!role) continue;
     sessions_.put(AuthUser{user->id, user->username, *role, user->patient_id, s.token_hash, s.csrf_hash},
-                  s.created_at, s.expires_at, s.last_seen_at);
+                  s.expires_at, s.last_seen_at);
   }
 }
 

@@ -83,7 +83,7 @@ Outcome login(App& app, RequestContext& ctx, store::StoreSession* s) {
     w.users().set_login_failures(found.id, LoginFailureState{});
     AuthUser au{found.id, found.username, found_role, found.patient_id, rec.token_hash, rec.csrf_hash};
     // The token is only disclosed once this transaction commits, so caching it now is safe.
-    app.sessions().put(au, rec.created_at, rec.expires_at, rec.last_seen_at);
+    app.sessions().put(au, rec.expires_at, rec.last_seen_at);
     c.user = au;
     c.audit("login", "user", std::to_string(found.id), found.patient_id, "success");
     Response r = json_response(200, {{"token", token},
@@ -97,7 +97,7 @@ Outcome login(App& app, RequestContext& ctx, store::StoreSession* s) {
   });
 }
 
-Outcome logout(App& app, RequestContext& ctx, store::StoreSession*) {
+Outcome logout(App& app, RequestContext&, store::StoreSession*) {
   return Outcome::then_write([&app](store::StoreSession& w, RequestContext& c) {
     w.sessions().revoke(c.user->token_hash, c.now_unix());
     app.sessions().remove(c.user->token_hash);
@@ -107,7 +107,6 @@ Outcome logout(App& app, RequestContext& ctx, store::StoreSession*) {
     r.headers.emplace_back("Set-Cookie", session_cookie(app, "openkap_csrf", "", false, 0));
     return r;
   });
-  (void)ctx;
 }
 
 Outcome me(RequestContext& ctx, store::StoreSession* s) {

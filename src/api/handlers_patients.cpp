@@ -193,18 +193,7 @@ Outcome list_patients(RequestContext& ctx, store::StoreSession* s) {
   if (has_more) rows.pop_back();
   JsonWriter w(256 + rows.size() * 200);
   w.begin_object().field("has_more", has_more).key("items").begin_array();
-  for (const auto& r : rows)
-    w.begin_object()
-        .field("id", r.id)
-        .field("mrn", r.mrn)
-        .field("given_name", r.given_name)
-        .field("family_name", r.family_name)
-        .field("birth_date", r.birth_date)
-        .field("sex_at_birth", r.sex_at_birth)
-        .field("status", r.status)
-        .field("archived", r.archived)
-        .field("version", r.version)
-        .end_object();
+  for (const auto& r : rows) write_summary_json(w, r);
   w.end_array().field("limit", q.limit).field("offset", q.offset).end_object();
   ctx.audit("patient.list", "patient", "", std::nullopt, "success");
   Response res;

@@ -129,16 +129,24 @@ std::string patient_json_text(const Patient& p) {
   return w.take();
 }
 
+void write_summary_json(JsonWriter& w, const PatientSummary& s) {
+  w.begin_object()
+      .field("id", s.id)
+      .field("mrn", s.mrn)
+      .field("given_name", s.given_name)
+      .field("family_name", s.family_name)
+      .field("birth_date", s.birth_date)
+      .field("sex_at_birth", s.sex_at_birth)
+      .field("status", s.status)
+      .field("archived", s.archived)
+      .field("version", s.version)
+      .end_object();
+}
+
 json summary_to_json(const PatientSummary& s) {
-  return json{{"id", s.id},
-              {"mrn", s.mrn},
-              {"given_name", s.given_name},
-              {"family_name", s.family_name},
-              {"birth_date", s.birth_date},
-              {"sex_at_birth", s.sex_at_birth},
-              {"status", s.status},
-              {"archived", s.archived},
-              {"version", s.version}};
+  JsonWriter w(256);
+  write_summary_json(w, s);
+  return json::parse(w.take());
 }
 
 namespace {

@@ -12,6 +12,9 @@ namespace openkap::api {
 
 nlohmann::json patient_to_json(const Patient& p);
 nlohmann::json summary_to_json(const PatientSummary& s);
+class JsonWriter;
+// The same object as summary_to_json(s), written into a list being built.
+void write_summary_json(JsonWriter& w, const PatientSummary& s);
 // The same document as patient_to_json(p).dump(), written directly (the read hot path).
 std::string patient_json_text(const Patient& p);
 

@@ -4,8 +4,7 @@
 
 namespace openkap::api {
 
-void SessionCache::put(const AuthUser& user, int64_t created_at, int64_t expires_at, int64_t last_seen_at) {
-  (void)created_at;
+void SessionCache::put(const AuthUser& user, int64_t expires_at, int64_t last_seen_at) {
   std::unique_lock lock(mu_);
   by_hash_[user.token_hash] = Entry{user, expires_at, last_seen_at, last_seen_at};
 }

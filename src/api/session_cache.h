@@ -30,7 +30,7 @@ class SessionCache {
  public:
   explicit SessionCache(SessionTimeouts t) : timeouts_(t) {}
 
-  void put(const AuthUser& user, int64_t created_at, int64_t expires_at, int64_t last_seen_at);
+  void put(const AuthUser& user, int64_t expires_at, int64_t last_seen_at);
   // The session's user when the token is live; refreshes its idle clock. `persist_due` is set
   // when the last persisted activity is old enough that the store should hear about it.
   std::optional<AuthUser> touch(const std::string& token_hash, int64_t now, bool* persist_due);

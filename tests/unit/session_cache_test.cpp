@@ -24,7 +24,7 @@ AuthUser user(int64_t id, const std::string& token_hash) {
 
 // A fresh session created at T, expiring after the absolute timeout.
 void start_session(SessionCache& c, const std::string& hash, int64_t user_id = 1) {
-  c.put(user(user_id, hash), T, T + kTimeouts.absolute_seconds, T);
+  c.put(user(user_id, hash), T + kTimeouts.absolute_seconds, T);
 }
 
 TEST(SessionCache, TouchReturnsTheSessionsUser) {
@@ -80,7 +80,7 @@ TEST(SessionCache, AbsoluteExpiryEndsEvenAnActiveSession) {
 
 TEST(SessionCache, IdleTimeoutIsConfigurable) {
   SessionCache c(SessionTimeouts{60, 3600});
-  c.put(user(1, "h"), T, T + 3600, T);
+  c.put(user(1, "h"), T + 3600, T);
   EXPECT_TRUE(c.touch("h", T + 60, nullptr).has_value());
   EXPECT_FALSE(c.touch("h", T + 121, nullptr).has_value());
 }
@@ -88,14 +88,14 @@ TEST(SessionCache, IdleTimeoutIsConfigurable) {
 TEST(SessionCache, IdleClockStartsAtTheGivenLastSeenTime) {
   // Sessions reloaded after a restart carry their persisted last-seen time.
   SessionCache c(kTimeouts);
-  c.put(user(1, "h"), T - 3600, T + 3600, T - 1000);
+  c.put(user(1, "h"), T + 3600, T - 1000);
   EXPECT_FALSE(c.touch("h", T, nullptr).has_value());  // idle 1000 s > 900 s
 }
 
 TEST(SessionCache, RemoveEndsOneSession) {
   SessionCache c(kTimeouts);
-  c.put(user(1, "a"), T, T + 3600, T);
-  c.put(user(1, "b"), T, T + 3600, T);
+  c.put(user(1, "a"), T + 3600, T);
+  c.put(user(1, "b"), T + 3600, T);
   c.remove("a");
   EXPECT_FALSE(c.touch("a", T, nullptr).has_value());
   EXPECT_TRUE(c.touch("b", T, nullptr).has_value());
@@ -104,11 +104,11 @@ TEST(SessionCache, RemoveEndsOneSession) {
 
 TEST(SessionCache, RemoveUserEndsAllOfThatUsersSessionsOnly) {
   SessionCache c(kTimeouts);
-  c.put(user(1, "u1-a"), T, T + 3600, T);
-  c.put(user(1, "u1-b"), T, T + 3600, T);
-  c.put(user(1, "u1-c"), T, T + 3600, T);
-  c.put(user(2, "u2-a"), T, T + 3600, T);
-  c.put(user(3, "u3-a"), T, T + 3600, T);
+  c.put(user(1, "u1-a"), T + 3600, T);
+  c.put(user(1, "u1-b"), T + 3600, T);
+  c.put(user(1, "u1-c"), T + 3600, T);
+  c.put(user(2, "u2-a"), T + 3600, T);
+  c.put(user(3, "u3-a"), T + 3600, T);
   ASSERT_EQ(c.size(), 5u);
   c.remove_user(1);
   EXPECT_EQ(c.size(), 2u);
@@ -152,8 +152,8 @@ TEST(SessionCache, RepeatedTouchesInTheSameSecondAreNotDue) {
 
 TEST(SessionCache, PutReplacesASessionWithTheSameToken) {
   SessionCache c(kTimeouts);
-  c.put(user(1, "h"), T, T + 3600, T);
-  c.put(user(2, "h"), T, T + 3600, T);
+  c.put(user(1, "h"), T + 3600, T);
+  c.put(user(2, "h"), T + 3600, T);
   EXPECT_EQ(c.size(), 1u);
   EXPECT_EQ(c.touch("h", T, nullptr)->user_id, 2);
 }
