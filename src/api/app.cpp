@@ -372,6 +372,7 @@ void App::dispatch(Request req, std::function<void(Response)> done_fn) {
   }
 
   auto ctx = std::make_shared<RequestContext>(RequestContext{*ctx_req, std::move(params), std::nullopt, now_millis(), {}});
+  ctx->patient_cache = &patient_cache_;
   if (auto denied = authenticate(*route, *ctx)) {
     (*done)(std::move(*denied));
     return;
@@ -394,6 +395,8 @@ void App::run_handler(const Route& route, std::shared_ptr<RequestContext> ctx, s
                       std::shared_ptr<std::function<void(Response)>> done) {
   Outcome outcome;
   try {
+    // Noted before the snapshot begins (the first read below), so cache fills are never stale.
+    ctx->read_epoch = patient_cache_.epoch();
     if (session) session->begin_read();
     if (session && ctx->user && !session->sessions().is_live(ctx->user->token_hash)) {
       // Revoked or disabled elsewhere (e.g. `openkap user disable`): the session ends now.
@@ -429,8 +432,9 @@ void App::run_handler(const Route& route, std::shared_ptr<RequestContext> ctx, s
         for (auto& e : ctx->pending_audit) s.audit().append(std::move(e));
         ctx->pending_audit.clear();
       },
-      [ctx, result, done](bool committed, const std::string& error) {
+      [this, ctx, result, done](bool committed, const std::string& error) {
         if (committed) {
+          for (int64_t id : ctx->changed_patients) patient_cache_.invalidate(id);
           (*done)(std::move(*result));
           return;
         }

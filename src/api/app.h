@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_types.h"
+#include "api/patient_cache.h"
 #include "api/session_cache.h"
 #include "api/static_files.h"
 #include "core/audit_entry.h"
@@ -41,6 +42,9 @@ struct RequestContext {
   std::optional<AuthUser> user;
   int64_t now_ms = 0;
   std::vector<AuditEntry> pending_audit;  // committed with (or before) the response
+  PatientRecordCache* patient_cache = nullptr;
+  uint64_t read_epoch = 0;                // the cache epoch noted before the read snapshot began
+  std::vector<int64_t> changed_patients;  // records a write step changed: their cache entries end
 
   std::string now_iso() const;
   int64_t now_unix() const { return now_ms / 1000; }
@@ -116,6 +120,7 @@ class App {
   store::Store& store_;
   AppConfig config_;
   SessionCache sessions_;
+  PatientRecordCache patient_cache_;
   StaticFiles static_files_;
   std::vector<Route> routes_;
   std::unique_ptr<WorkerPool> readers_;

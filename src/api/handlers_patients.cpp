@@ -54,6 +54,7 @@ Outcome create_patient(RequestContext& ctx, store::StoreSession* s) {
                                         c.now_iso());
       p = *w.patients().get(p.id);
     }
+    c.changed_patients.push_back(p.id);
     c.audit("patient.create", "patient", std::to_string(p.id), p.id, "success");
     Response r = record_response(201, p);
     r.headers.emplace_back("Location", "/api/v1/patients/" + std::to_string(p.id));
@@ -66,12 +67,21 @@ Outcome read_patient(RequestContext& ctx, store::StoreSession* s) {
   if (!id) return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
   if (!may_see_identifiable_data(ctx.user->role))
     return deny(ctx, "patient.read", "patient", ctx.params[0], id, 403, "researchers see de-identified data only");
-  auto p = s->patients().get(*id);
-  if (!p) return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
+  auto record = ctx.patient_cache->get(*id);
+  if (!record) {
+    auto p = s->patients().get(*id);
+    if (!p) return Outcome::respond(problem(404, "not_found", "Not found", "no such patient"));
+    record = std::make_shared<const CachedPatient>(CachedPatient{patient_json_text(*p), p->version});
+    ctx.patient_cache->put(*id, ctx.read_epoch, record);
+  }
+  // The access check and the audit row are never cached.
   if (!may_read_patient(access_facts(ctx, *s, *id)))
     return deny(ctx, "patient.read", "patient", ctx.params[0], id, 404, "");
   ctx.audit("patient.read", "patient", ctx.params[0], id, "success");
-  return Outcome::respond(record_response(200, *p));
+  Response r;
+  r.body = record->json;
+  r.headers.emplace_back("ETag", "\"" + std::to_string(record->version) + "\"");
+  return Outcome::respond(std::move(r));
 }
 
 // Shared by update and archive: the record, if this user may change it.
@@ -111,6 +121,7 @@ Outcome update_patient(RequestContext& ctx, store::StoreSession* s) {
       c.audit("patient.update", "patient", std::to_string(pid), pid, "failure");
       return problem_from(r.error());
     }
+    c.changed_patients.push_back(pid);
     c.audit("patient.update", "patient", std::to_string(pid), pid, "success");
     return record_response(200, *r);
   });
@@ -143,6 +154,7 @@ Outcome archive_patient(RequestContext& ctx, store::StoreSession* s) {
   const int64_t pid = *id;
   return Outcome::then_write([pid, version, reason](store::StoreSession& w, RequestContext& c) {
     auto r = w.patients().archive(pid, *version, reason, actor_of(c), c.now_iso());
+    if (r) c.changed_patients.push_back(pid);
     c.audit("patient.archive", "patient", std::to_string(pid), pid, r ? "success" : "failure");
     return r ? record_response(200, *r) : problem_from(r.error());
   });
@@ -250,6 +262,7 @@ Outcome add_care_team(RequestContext& ctx, store::StoreSession* s) {
   const std::string capacity = cap->get<std::string>();
   return Outcome::then_write([pid, member_id, capacity](store::StoreSession& w, RequestContext& c) {
     auto r = w.patients().add_care_team_member(pid, member_id, capacity, actor_of(c), c.now_iso());
+    if (r) c.changed_patients.push_back(pid);
     c.audit("care_team.add", "care_team", std::to_string(pid) + "/" + std::to_string(member_id), pid,
             r ? "success" : "failure");
     if (!r) return problem_from(r.error());
@@ -269,6 +282,7 @@ Outcome remove_care_team(RequestContext& ctx, store::StoreSession* s) {
   const int64_t pid = *id, mid = *member;
   return Outcome::then_write([pid, mid](store::StoreSession& w, RequestContext& c) {
     const bool ended = w.patients().end_care_team_membership(pid, mid, actor_of(c), c.now_iso());
+    if (ended) c.changed_patients.push_back(pid);
     c.audit("care_team.remove", "care_team", std::to_string(pid) + "/" + std::to_string(mid), pid,
             ended ? "success" : "failure");
     return ended ? no_content() : problem(404, "not_found", "Not found", "this user is not on the care team");

@@ -292,3 +292,24 @@ describe('archive', () => {
     assert.equal((await srv.get(`/api/v1/patients/${p.id}`, { token })).status, 200);
   });
 });
+
+describe('record cache', () => {
+  test('a read after a change shows the change (update, care team, archive)', async () => {
+    const p = (await srv.post('/api/v1/patients',
+      { given_name: 'Cache', family_name: 'Coherent', birth_date: '1970-05-05', sex_at_birth: 'male' }, { token })).json;
+    for (let i = 0; i < 3; i++) assert.equal((await srv.get(`/api/v1/patients/${p.id}`, { token })).json.pronouns, '');
+    const u = await srv.patch(`/api/v1/patients/${p.id}`, { version: 1, pronouns: 'he/him' }, { token });
+    assert.equal(u.status, 200, u.text);
+    const after = await srv.get(`/api/v1/patients/${p.id}`, { token });
+    assert.equal(after.json.pronouns, 'he/him');
+    assert.equal(after.json.version, 2);
+    assert.equal(after.headers.get('etag'), '"2"');
+    const staff = (await srv.post('/api/v1/users',
+      { username: 'cache.nurse', password: 'a long enough password', role: 'nurse' }, { token })).json;
+    assert.equal((await srv.post(`/api/v1/patients/${p.id}/care-team`, { user_id: staff.id, capacity: 'nurse' }, { token })).status, 201);
+    const withTeam = await srv.get(`/api/v1/patients/${p.id}`, { token });
+    assert.ok(withTeam.json.care_team.some((m) => m.user_id === staff.id), 'new member visible at once');
+    assert.equal((await srv.post(`/api/v1/patients/${p.id}/archive`, { version: 2, reason: 'test' }, { token })).status, 200);
+    assert.equal((await srv.get(`/api/v1/patients/${p.id}`, { token })).json.archived, true);
+  });
+});
