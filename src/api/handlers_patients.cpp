@@ -54,7 +54,7 @@ Outcome create_patient(RequestContext& ctx, store::StoreSession* s) {
                                         c.now_iso());
       p = *w.patients().get(p.id);
     }
-    c.changed_patients.push_back(p.id);
+    // No cache entry can exist for a record that did not exist before this commit.
     c.audit("patient.create", "patient", std::to_string(p.id), p.id, "success");
     Response r = record_response(201, p);
     r.headers.emplace_back("Location", "/api/v1/patients/" + std::to_string(p.id));
