@@ -50,9 +50,11 @@ Outcome create_patient(RequestContext& ctx, store::StoreSession* s) {
     const Role role = c.user->role;
     if (role != Role::admin) {
       // Whoever registers a patient is on their team, or they could not open the record they made.
-      w.patients().add_care_team_member(p.id, c.user->user_id, std::string(role_name(role)), actor_of(c),
-                                        c.now_iso());
-      p = *w.patients().get(p.id);
+      const std::string capacity(role_name(role));
+      w.patients().add_care_team_member(p.id, c.user->user_id, capacity, actor_of(c), c.now_iso());
+      const auto me = w.users().find_by_id(c.user->user_id);
+      p.care_team.push_back({c.user->user_id, c.user->username, me ? me->display_name : c.user->username, capacity,
+                             capacity, c.now_iso()});
     }
     // No cache entry can exist for a record that did not exist before this commit.
     c.audit("patient.create", "patient", std::to_string(p.id), p.id, "success");

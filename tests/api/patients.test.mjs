@@ -313,3 +313,23 @@ describe('record cache', () => {
     assert.equal((await srv.get(`/api/v1/patients/${p.id}`, { token })).json.archived, true);
   });
 });
+
+describe('create answer', () => {
+  test('the 201 body equals what a later read returns (admin and prescriber creators)', async () => {
+    const a = await srv.post('/api/v1/patients', FULL, { token });
+    assert.equal(a.status, 201, a.text);
+    const ra = await srv.get(`/api/v1/patients/${a.json.id}`, { token });
+    assert.deepEqual(a.json, ra.json);
+
+    assert.equal((await srv.post('/api/v1/users',
+      { username: 'create.prescriber', password: 'a long enough password', role: 'prescriber', display_name: 'Dr. Créé' },
+      { token })).status, 201);
+    const ptoken = (await srv.login('create.prescriber', 'a long enough password')).token;
+    const b = await srv.post('/api/v1/patients', { ...FULL, given_name: 'Prescribed' }, { token: ptoken });
+    assert.equal(b.status, 201, b.text);
+    assert.equal(b.json.care_team.length, 1);
+    assert.equal(b.json.care_team[0].display_name, 'Dr. Créé');
+    const rb = await srv.get(`/api/v1/patients/${b.json.id}`, { token: ptoken });
+    assert.deepEqual(b.json, rb.json);
+  });
+});
