@@ -44,11 +44,11 @@ Response json_response(int status, const json& body) {
 }
 
 Response problem(int status, const std::string& code, const std::string& title, const std::string& detail,
-                 const std::string& field) {
+                 const std::string& field, const std::string& reason) {
   json body{{"type", "https://openkap.org/problems/" + code}, {"title", title}, {"status", status}, {"detail", detail}};
   if (!field.empty()) {
     body["field"] = field;
-    body["errors"] = json::array({json{{"field", field}, {"reason", detail}}});
+    body["errors"] = json::array({json{{"field", field}, {"reason", reason.empty() ? detail : reason}}});
   }
   Response r = json_response(status, body);
   r.content_type = "application/problem+json";
@@ -64,14 +64,8 @@ Response problem_from(const Error& e) {
   else if (e.code == "bad_request") status = 400, title = "Bad request";
   else if (e.code == "unsupported_media_type") status = 415, title = "Unsupported media type";
   const std::string detail = e.field.empty() ? e.message : e.field + ": " + e.message;
-  Response r = problem(status, e.code, title, detail, e.field);
-  if (!e.field.empty()) {
-    // Keep `errors[].reason` free of the field prefix so forms can show it next to the input.
-    json body = json::parse(r.body);
-    body["errors"] = json::array({json{{"field", e.field}, {"reason", e.message}}});
-    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  return r;
+  // `errors[].reason` stays free of the field prefix so forms can show it next to the input.
+  return problem(status, e.code, title, detail, e.field, e.message);
 }
 
 Response no_content() {

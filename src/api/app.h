@@ -131,8 +131,9 @@ class App {
 
 // Response helpers shared by the handlers.
 Response json_response(int status, const nlohmann::json& body);
+// `reason` is what errors[].reason says about `field` (default: the detail).
 Response problem(int status, const std::string& code, const std::string& title, const std::string& detail,
-                 const std::string& field = "");
+                 const std::string& field = "", const std::string& reason = "");
 Response problem_from(const Error& e);  // maps Error::code to a status
 Response no_content();
 
