@@ -1,6 +1,6 @@
 -- wrk scenario: GET /api/v1/patients?q=<prefix> (name search).
 -- Env: OPENKAP_TOKEN (required); OPENKAP_Q_PREFIXES comma-separated prefixes (default: prefixes of
--- the names bench/wrk/seed.mjs uses); OPENKAP_SEARCH_LIMIT (page size, default 20).
+-- the names bench/wrk/seed.lua uses); OPENKAP_SEARCH_LIMIT (page size, default 20).
 -- Usage: OPENKAP_TOKEN=... wrk -t1 -c32 -d10s --latency -s bench/wrk/search_patients.lua http://127.0.0.1:PORT
 
 local counter = 0

@@ -7,6 +7,31 @@ import type { AuditPage as AuditPageData } from '../types';
 
 const PAGE_SIZE = 50;
 
+// One labelled text filter; the four audit filters differ only in these props.
+function FilterField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  valid: boolean;
+  placeholder?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        inputMode="numeric"
+        placeholder={props.placeholder}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={!props.valid || undefined}
+        autoComplete="off"
+      />
+    </div>
+  );
+}
+
 function validId(v: string): boolean {
   return v === '' || /^\d+$/.test(v.trim());
 }
@@ -76,52 +101,10 @@ export function AuditPage() {
       <p className="muted">Every access to and change of patient data, newest first.</p>
 
       <form className="panel filters" role="search" aria-label="Filter audit entries" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="audit-patient">Patient ID</label>
-          <input
-            id="audit-patient"
-            inputMode="numeric"
-            value={draftPatient}
-            onChange={(e) => setDraftPatient(e.target.value)}
-            aria-invalid={!validId(draftPatient) || undefined}
-            autoComplete="off"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-user">User ID</label>
-          <input
-            id="audit-user"
-            inputMode="numeric"
-            value={draftUser}
-            onChange={(e) => setDraftUser(e.target.value)}
-            aria-invalid={!validId(draftUser) || undefined}
-            autoComplete="off"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-from">From date</label>
-          <input
-            id="audit-from"
-            inputMode="numeric"
-            placeholder="YYYY-MM-DD"
-            value={draftFrom}
-            onChange={(e) => setDraftFrom(e.target.value)}
-            aria-invalid={!validDate(draftFrom) || undefined}
-            autoComplete="off"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-to">To date</label>
-          <input
-            id="audit-to"
-            inputMode="numeric"
-            placeholder="YYYY-MM-DD"
-            value={draftTo}
-            onChange={(e) => setDraftTo(e.target.value)}
-            aria-invalid={!validDate(draftTo) || undefined}
-            autoComplete="off"
-          />
-        </div>
+        <FilterField id="audit-patient" label="Patient ID" value={draftPatient} onChange={setDraftPatient} valid={validId(draftPatient)} />
+        <FilterField id="audit-user" label="User ID" value={draftUser} onChange={setDraftUser} valid={validId(draftUser)} />
+        <FilterField id="audit-from" label="From date" placeholder="YYYY-MM-DD" value={draftFrom} onChange={setDraftFrom} valid={validDate(draftFrom)} />
+        <FilterField id="audit-to" label="To date" placeholder="YYYY-MM-DD" value={draftTo} onChange={setDraftTo} valid={validDate(draftTo)} />
         <div className="field actions-field">
           <button type="submit" className="button primary">
             Apply filter
